@@ -1,0 +1,2 @@
+/** Public API of qwen-vlm. */
+export * from "./errors.js";
