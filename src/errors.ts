@@ -24,8 +24,15 @@ export class ConfigurationError extends QwenVlmError {
 export class InvalidArgumentError extends QwenVlmError {
   readonly property: string;
   readonly validValues: readonly string[] | undefined;
-  constructor(property: string, message: string, validValues?: readonly string[], options?: { cause?: unknown }) {
-    const choices = validValues?.length ? ` Valid values: ${validValues.map((v) => JSON.stringify(v)).join(", ")}.` : "";
+  constructor(
+    property: string,
+    message: string,
+    validValues?: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    const choices = validValues?.length
+      ? ` Valid values: ${validValues.map((v) => JSON.stringify(v)).join(", ")}.`
+      : "";
     super("invalid_argument", `${property}: ${message}${choices}`, options);
     this.property = property;
     this.validValues = validValues;
@@ -126,7 +133,10 @@ export function errorMessage(error: unknown): string {
 
 // OpenRouter keys look like sk-or-v1-<64 hex>; other providers' keys like sk-<...>. Bearer tokens in
 // echoed headers are caught too. Anything redacted keeps its first characters so a person can tell keys apart.
-const SECRET_PATTERNS: readonly RegExp[] = [/\bsk-[A-Za-z0-9_-]{8,}/g, /(Bearer\s+)[A-Za-z0-9._~+/-]{8,}=*/gi];
+const SECRET_PATTERNS: readonly RegExp[] = [
+  /\bsk-[A-Za-z0-9_-]{8,}/g,
+  /(Bearer\s+)[A-Za-z0-9._~+/-]{8,}=*/gi,
+];
 
 /** Replaces anything that looks like an API key with a redacted form. Applied to every error message. */
 export function redactSecrets(text: string): string {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import sharp from "sharp";
+import sharp, { type Metadata, type Sharp } from "sharp";
 import { errorMessage, ImageError } from "../errors.js";
 
 /** An image ready for the blocks. Immutable: operations return new images. */
@@ -84,7 +84,7 @@ export async function imageFromBytes(
   origin?: ImageOrigin,
 ): Promise<WorkflowImage> {
   if (bytes.length === 0) throw new ImageError(label, "is empty (0 bytes)");
-  let metadata: sharp.Metadata;
+  let metadata: Metadata;
   try {
     // metadata() reads the header only; nothing is decoded here.
     metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -96,7 +96,8 @@ export async function imageFromBytes(
     );
   }
   const { width, height, format } = metadata;
-  if (!width || !height || !format) throw new ImageError(label, "has no width, height or format in its header");
+  if (!width || !height || !format)
+    throw new ImageError(label, "has no width, height or format in its header");
   if (width * height > maxPixels) {
     throw new ImageError(
       label,
@@ -146,7 +147,10 @@ export interface RgbPixels {
 }
 
 /** Decodes to RGB (alpha flattened onto white), optionally resized to exactly `size`. */
-export async function decodeRgb(image: WorkflowImage, size?: { width: number; height: number }): Promise<RgbPixels> {
+export async function decodeRgb(
+  image: WorkflowImage,
+  size?: { width: number; height: number },
+): Promise<RgbPixels> {
   return withDecodeErrors(image, async () => {
     let pipeline = pixelsOf(image).flatten({ background: "#ffffff" });
     if (size) pipeline = pipeline.resize(size.width, size.height, { fit: "fill", kernel: "lanczos3" });
@@ -156,7 +160,7 @@ export async function decodeRgb(image: WorkflowImage, size?: { width: number; he
 }
 
 /** A sharp pipeline over the image's pixels, EXIF-oriented. Callers add steps, then encode. */
-export function pixelsOf(image: WorkflowImage): sharp.Sharp {
+export function pixelsOf(image: WorkflowImage): Sharp {
   return sharp(image.bytes, { limitInputPixels: false, failOn: "error" }).rotate();
 }
 
@@ -166,9 +170,13 @@ export async function withDecodeErrors<T>(image: WorkflowImage, work: () => Prom
     return await work();
   } catch (error) {
     if (error instanceof ImageError) throw error;
-    throw new ImageError(image.source, `could not be decoded (${errorMessage(error)}); the file may be corrupt or truncated`, {
-      cause: error,
-    });
+    throw new ImageError(
+      image.source,
+      `could not be decoded (${errorMessage(error)}); the file may be corrupt or truncated`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -264,13 +272,18 @@ async function download(url: string, options: LoadImageOptions): Promise<Buffer>
     const timedOut = error instanceof DOMException && error.name === "TimeoutError";
     throw new ImageError(
       url,
-      timedOut ? `did not download within ${timeoutMs} ms` : `could not be downloaded (${describeFetchFailure(error)})`,
+      timedOut
+        ? `did not download within ${timeoutMs} ms`
+        : `could not be downloaded (${describeFetchFailure(error)})`,
       { cause: error },
     );
   }
   if (!response.ok) {
     await response.body?.cancel();
-    throw new ImageError(url, `could not be downloaded: the server answered HTTP ${response.status} ${response.statusText}`);
+    throw new ImageError(
+      url,
+      `could not be downloaded: the server answered HTTP ${response.status} ${response.statusText}`,
+    );
   }
   return Buffer.from(await response.arrayBuffer());
 }
