@@ -125,6 +125,16 @@ export class StepExecutionError extends QwenVlmError {
   }
 }
 
+/** Removes one known secret (an API key in use) from an error's message and body, whatever its shape. */
+export function redactKnownSecret<E>(error: E, secret: string): E {
+  if (secret.length < 4 || !(error instanceof Error)) return error;
+  error.message = error.message.split(secret).join("[redacted]");
+  if (error instanceof ApiCallError) {
+    (error as { responseBody: string }).responseBody = error.responseBody.split(secret).join("[redacted]");
+  }
+  return error;
+}
+
 /** The message of anything thrown, without a stack. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

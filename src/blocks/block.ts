@@ -3,6 +3,8 @@
  * Blocks implement it; the engine, the CLI and the server only ever see this file's types.
  */
 import type { z } from "zod";
+import type { RetryPolicy } from "../backends/http/retry.js";
+import type { ApiKeyStore } from "../backends/openrouter/api-key.js";
 
 /**
  * Kinds tag what flows along a connection, as in Roboflow Workflows. A selector may bind an output to a
@@ -72,7 +74,10 @@ export interface BlockManifest {
    * Checks across properties after each value passed its schema. `unresolved` names the properties bound
    * to selectors whose values are not known yet (at compile time); checks that need them wait for run time.
    */
-  readonly validate?: (values: Readonly<Record<string, unknown>>, unresolved: ReadonlySet<string>) => ValidationProblem[];
+  readonly validate?: (
+    values: Readonly<Record<string, unknown>>,
+    unresolved: ReadonlySet<string>,
+  ) => ValidationProblem[];
 }
 
 /** Options every block run receives. Blocks that call HTTP services read their settings here. */
@@ -81,12 +86,16 @@ export interface BlockContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Replaces the global fetch (tests, proxies). */
   readonly fetch?: typeof fetch;
-  /** Waits between retries; tests inject a clock that records instead of sleeping. */
-  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Called as batch elements finish. */
   readonly onProgress?: (done: number, total: number) => void;
   /** Non-fatal notes for the person running the workflow (a setting ignored, a model without thinking). */
   readonly warn?: (message: string) => void;
+  /** Where `rf_key:user:<id>` API keys are looked up. */
+  readonly keyStore?: ApiKeyStore;
+  /** Overrides of the HTTP retry policy; tests inject a `sleep` that records waits instead of waiting. */
+  readonly retry?: Partial<RetryPolicy>;
+  /** Time allowed for one HTTP request to a model service. */
+  readonly requestTimeoutMs?: number;
 }
 
 /** Outputs of one batch element, keyed by output name; an Error fails that element alone. */

@@ -1,0 +1,53 @@
+/**
+ * The vision backend contract: one image and a chat prompt in, the model's answer out. OpenRouter, the
+ * in-process runtime and remote OpenAI-compatible servers implement it; the Qwen block only sees this file.
+ */
+import type { WorkflowImage } from "../vision/image.js";
+
+/** The two text parts of a chat; the image goes first in the user turn, `user` after it. */
+export interface ChatPrompt {
+  readonly system: string;
+  readonly user: string;
+}
+
+/** One generation for one image. */
+export interface VlmRequest {
+  readonly image: WorkflowImage;
+  readonly prompt: ChatPrompt;
+  /** Backend-specific model id: an OpenRouter slug, a native model label, a local folder. */
+  readonly model: string;
+  readonly maxTokens: number;
+  /** Sampling temperature; backends that decode greedily ignore it. */
+  readonly temperature?: number;
+  readonly enableThinking: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** Tokens and money one call used, as the service reported them. */
+export interface Usage {
+  readonly promptTokens?: number;
+  readonly completionTokens?: number;
+  readonly reasoningTokens?: number;
+  readonly totalTokens?: number;
+  /** In the service's currency unit (OpenRouter: credits ≈ USD). */
+  readonly cost?: number;
+}
+
+/** The answer for one image. */
+export interface VlmResult {
+  readonly output: string;
+  /** The reasoning trace; "" when there is none. */
+  readonly thinking: string;
+  readonly finishReason?: string;
+  readonly usage?: Usage;
+  /** The model that actually answered, when the service says. */
+  readonly model?: string;
+  /** Settings that could not be honoured, cut-off output, and similar notes for the user. */
+  readonly warnings: readonly string[];
+}
+
+/** A backend: a name for messages, and one generation at a time (callers bound concurrency). */
+export interface VlmBackend {
+  readonly name: string;
+  generate(request: VlmRequest): Promise<VlmResult>;
+}

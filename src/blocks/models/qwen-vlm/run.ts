@@ -1,0 +1,153 @@
+/**
+ * Running the Qwen block on a batch: pick the backend for each element, build the task's prompt, call the model
+ * with a bound on requests in flight, and keep one result (or one error) per element in input order.
+ */
+import type { Usage, VlmBackend } from "../../../backends/backend.js";
+import { createNativeBackend } from "../../../backends/native/native-backend.js";
+import { resolveOpenRouterKey } from "../../../backends/openrouter/api-key.js";
+import { createOpenRouterBackend } from "../../../backends/openrouter/openrouter-backend.js";
+import { InvalidArgumentError } from "../../../errors.js";
+import { mapSettledWithLimit } from "../../../util/concurrency.js";
+import type { BlockContext } from "../../block.js";
+import type { QwenVlmParams } from "./manifest.js";
+import { FINE_TUNED_MODEL_LABEL, NATIVE_THINKING_LABELS, resolveOpenRouterSlug } from "./models.js";
+import { buildPrompt } from "./prompts.js";
+
+/** What one element produced: the block's outputs plus what a library caller also wants to see. */
+export interface QwenElementResult {
+  readonly output: string;
+  readonly classes: string[] | null;
+  readonly thinking: string;
+  readonly backend: "native" | "openrouter";
+  /** The model id the backend was asked for (OpenRouter slug, native label or fine-tuned id). */
+  readonly model: string;
+  readonly usage?: Usage;
+  readonly warnings: readonly string[];
+}
+
+/** Default number of OpenRouter requests in flight, as in Roboflow's execution engine. */
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 8;
+
+/** `max_concurrent_requests`, else WORKFLOWS_REMOTE_EXECUTION_MAX_STEP_CONCURRENT_REQUESTS, else 8. */
+export function concurrencyLimit(
+  maxConcurrentRequests: number | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): number {
+  if (maxConcurrentRequests !== undefined) return maxConcurrentRequests;
+  const raw = env.WORKFLOWS_REMOTE_EXECUTION_MAX_STEP_CONCURRENT_REQUESTS;
+  if (raw === undefined || raw.trim() === "") return DEFAULT_MAX_CONCURRENT_REQUESTS;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InvalidArgumentError(
+      "WORKFLOWS_REMOTE_EXECUTION_MAX_STEP_CONCURRENT_REQUESTS",
+      `must be an integer ≥ 1, got "${raw}"`,
+    );
+  }
+  return value;
+}
+
+/** Runs a batch; element i of the result is element i's result or the error it failed with. */
+export async function runQwenBatch(
+  batch: readonly QwenVlmParams[],
+  context: BlockContext,
+): Promise<Array<QwenElementResult | Error>> {
+  const first = batch[0];
+  if (!first) return [];
+  const backends = new Map<string, Promise<VlmBackend>>();
+  // In-process native inference runs images one after another; a remote server takes several at once.
+  const limit =
+    first.backend === "openrouter" || context.env.QWEN_VLM_NATIVE_URL
+      ? concurrencyLimit(first.max_concurrent_requests, context.env)
+      : 1;
+  const settled = await mapSettledWithLimit(
+    batch,
+    limit,
+    async (params) => {
+      const key = backendKey(params);
+      let backend = backends.get(key);
+      if (!backend) {
+        backend = makeBackend(params, context);
+        backends.set(key, backend);
+      }
+      return runOne(params, await backend, context);
+    },
+    context.onProgress,
+  );
+  return settled.map((outcome) =>
+    outcome.ok
+      ? outcome.value
+      : outcome.error instanceof Error
+        ? outcome.error
+        : new Error(String(outcome.error)),
+  );
+}
+
+async function runOne(
+  params: QwenVlmParams,
+  backend: VlmBackend,
+  context: BlockContext,
+): Promise<QwenElementResult> {
+  const model = modelId(params);
+  const warnings: string[] = [];
+  let enableThinking = params.enable_thinking;
+  if (
+    params.backend === "native" &&
+    enableThinking &&
+    !NATIVE_THINKING_LABELS.includes(params.model_version)
+  ) {
+    warnings.push(`enable_thinking is ignored: ${params.model_version} has no thinking mode`);
+    enableThinking = false;
+  }
+  const prompt = buildPrompt(params.task_type, {
+    prompt: params.prompt,
+    classes: params.classes,
+    outputStructure: params.output_structure,
+  });
+  const result = await backend.generate({
+    image: params.images,
+    prompt,
+    model,
+    maxTokens: params.max_tokens,
+    enableThinking,
+    ...(params.backend === "openrouter" ? { temperature: params.temperature } : {}),
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
+  return {
+    output: result.output,
+    classes: params.classes ?? null,
+    thinking: result.thinking,
+    backend: params.backend,
+    model,
+    warnings: [...warnings, ...result.warnings],
+    ...(result.usage ? { usage: result.usage } : {}),
+  };
+}
+
+function modelId(params: QwenVlmParams): string {
+  if (params.backend === "openrouter") return resolveOpenRouterSlug(params.openrouter_model_version);
+  if (params.model_version === FINE_TUNED_MODEL_LABEL) return params.fine_tuned_model_id ?? "";
+  return params.model_version;
+}
+
+/** Elements that share a key share a backend (one key resolution, one loaded model). */
+function backendKey(params: QwenVlmParams): string {
+  return params.backend === "openrouter"
+    ? `openrouter\0${params.api_key}\0${params.privacy_level}`
+    : "native";
+}
+
+async function makeBackend(params: QwenVlmParams, context: BlockContext): Promise<VlmBackend> {
+  if (params.backend === "native") return createNativeBackend(context);
+  const { key } = await resolveOpenRouterKey(params.api_key, {
+    env: context.env,
+    ...(context.keyStore ? { keyStore: context.keyStore } : {}),
+  });
+  return createOpenRouterBackend({
+    apiKey: key,
+    privacyLevel: params.privacy_level,
+    ...(context.env.OPENROUTER_BASE_URL ? { baseURL: context.env.OPENROUTER_BASE_URL } : {}),
+    ...(context.fetch ? { fetch: context.fetch } : {}),
+    ...(context.retry ? { retry: context.retry } : {}),
+    ...(context.requestTimeoutMs ? { timeoutMs: context.requestTimeoutMs } : {}),
+  });
+}
