@@ -30,8 +30,9 @@ export class InvalidArgumentError extends QwenVlmError {
     validValues?: readonly string[],
     options?: { cause?: unknown },
   ) {
+    const stop = /[.!?]$/.test(message) ? "" : ".";
     const choices = validValues?.length
-      ? ` Valid values: ${validValues.map((v) => JSON.stringify(v)).join(", ")}.`
+      ? `${stop} Valid values: ${validValues.map((v) => JSON.stringify(v)).join(", ")}.`
       : "";
     super("invalid_argument", `${property}: ${message}${choices}`, options);
     this.property = property;

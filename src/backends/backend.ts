@@ -50,4 +50,10 @@ export interface VlmResult {
 export interface VlmBackend {
   readonly name: string;
   generate(request: VlmRequest): Promise<VlmResult>;
+  /**
+   * Optional: do the CPU work of a request that `generate` will be called with (encoding its image) ahead of
+   * time, so it can overlap other requests' network waits. Resolves when that work is done; never rejects —
+   * failures surface from `generate`.
+   */
+  prepare?(request: VlmRequest): Promise<void>;
 }

@@ -2,7 +2,6 @@
  * Encoding an image for upload as a `data:image/jpeg;base64,…` URI: decoded with sharp, EXIF-oriented, alpha
  * flattened onto white, JPEG-encoded, and downscaled only as far as needed to fit the size limit.
  */
-import sharp from "sharp";
 import { ImageError } from "../errors.js";
 import { pixelsOf, type WorkflowImage, withDecodeErrors } from "./image.js";
 
@@ -34,17 +33,14 @@ export async function encodeJpegDataUri(
   maxBytes: number = MAX_DATA_URI_BYTES,
 ): Promise<EncodedImage> {
   return withDecodeErrors(image, async () => {
-    // Decode once; each attempt resizes the decoded pixels rather than decoding the file again.
-    const { data, info } = await pixelsOf(image)
-      .flatten({ background: "#ffffff" })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const raw = { width: info.width, height: info.height, channels: info.channels };
-    let width = info.width;
-    let height = info.height;
+    // One sharp pipeline per attempt, straight from the encoded bytes: no raw pixels cross into JavaScript, and a
+    // downscaling attempt lets libjpeg shrink while decoding. Nearly every image fits on the first attempt.
+    let width = image.width;
+    let height = image.height;
     for (let attempt = 0; attempt < 12; attempt++) {
-      let pipeline = sharp(data, { raw });
-      if (width !== info.width) pipeline = pipeline.resize(width, height, { kernel: "lanczos3" });
+      let pipeline = pixelsOf(image).flatten({ background: "#ffffff" });
+      if (width !== image.width)
+        pipeline = pipeline.resize(width, height, { fit: "fill", kernel: "lanczos3" });
       const jpeg = await pipeline.jpeg({ quality: JPEG_QUALITY }).toBuffer();
       const length = dataUriLength(jpeg.length);
       if (length <= maxBytes) {
@@ -52,7 +48,7 @@ export async function encodeJpegDataUri(
           dataUri: DATA_URI_PREFIX + jpeg.toString("base64"),
           width,
           height,
-          downscaled: width !== info.width,
+          downscaled: width !== image.width,
         };
       }
       // JPEG size grows roughly with pixel count: shrink the area by the overshoot, with 5 % to spare.

@@ -21,6 +21,8 @@ export interface ScriptedResponse {
   readonly headers?: Record<string, string>;
   readonly json?: unknown;
   readonly text?: string;
+  /** A binary body (an image). */
+  readonly bytes?: Buffer;
   /** Wait this long before answering. */
   readonly delayMs?: number;
   /** Never answer (the client must time out). */
@@ -80,9 +82,15 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
         request.socket.destroy();
         return;
       }
-      const payload = answer.json !== undefined ? JSON.stringify(answer.json) : (answer.text ?? "");
+      const payload =
+        answer.json !== undefined ? JSON.stringify(answer.json) : (answer.bytes ?? answer.text ?? "");
       response.writeHead(answer.status ?? 200, {
-        "content-type": answer.json !== undefined ? "application/json" : "text/plain",
+        "content-type":
+          answer.json !== undefined
+            ? "application/json"
+            : answer.bytes
+              ? "application/octet-stream"
+              : "text/plain",
         ...answer.headers,
       });
       response.end(payload);

@@ -4,7 +4,7 @@
  * off as asked. Retries and timeouts come from the shared HTTP core.
  */
 import { redactKnownSecret } from "../../errors.js";
-import { encodeJpegDataUri, MAX_DATA_URI_BYTES } from "../../vision/encode.js";
+import { type EncodedImage, encodeJpegDataUri, MAX_DATA_URI_BYTES } from "../../vision/encode.js";
 import type { VlmBackend, VlmRequest, VlmResult } from "../backend.js";
 import { buildMessages, readCompletion } from "../chat-completions.js";
 import { postJson } from "../http/post-json.js";
@@ -74,8 +74,31 @@ export function createOpenRouterBackend(settings: OpenRouterSettings): VlmBacken
       signal,
     );
 
+  // Encodings started ahead of their request by prepare(), taken (and forgotten) by generate().
+  const encodings = new WeakMap<VlmRequest["image"], Promise<EncodedImage>>();
+  const encode = (image: VlmRequest["image"]): Promise<EncodedImage> => {
+    const started = encodings.get(image);
+    if (started) {
+      encodings.delete(image);
+      return started;
+    }
+    return encodeJpegDataUri(image, settings.maxDataUriBytes ?? MAX_DATA_URI_BYTES);
+  };
+
   return {
     name: "openrouter",
+    prepare(request) {
+      let encoding = encodings.get(request.image);
+      if (!encoding) {
+        encoding = encodeJpegDataUri(request.image, settings.maxDataUriBytes ?? MAX_DATA_URI_BYTES);
+        encodings.set(request.image, encoding);
+      }
+      // Failures are reported by generate(), which awaits this same promise.
+      return encoding.then(
+        () => undefined,
+        () => undefined,
+      );
+    },
     generate: (request) =>
       generate(request).catch((error: unknown) => {
         // A key that does not look like one (a proxy token) escapes the pattern redaction: remove it by value.

@@ -2,7 +2,7 @@
  * Running the Qwen block on a batch: pick the backend for each element, build the task's prompt, call the model
  * with a bound on requests in flight, and keep one result (or one error) per element in input order.
  */
-import type { Usage, VlmBackend } from "../../../backends/backend.js";
+import type { Usage, VlmBackend, VlmRequest } from "../../../backends/backend.js";
 import { createNativeBackend } from "../../../backends/native/native-backend.js";
 import { resolveOpenRouterKey } from "../../../backends/openrouter/api-key.js";
 import { createOpenRouterBackend } from "../../../backends/openrouter/openrouter-backend.js";
@@ -59,17 +59,33 @@ export async function runQwenBatch(
     first.backend === "openrouter" || context.env.QWEN_VLM_NATIVE_URL
       ? concurrencyLimit(first.max_concurrent_requests, context.env)
       : 1;
+  const backendFor = (params: QwenVlmParams): Promise<VlmBackend> => {
+    const key = backendKey(params);
+    let backend = backends.get(key);
+    if (!backend) {
+      backend = makeBackend(params, context);
+      backend.catch(() => {}); // each element that needs it reports the failure
+      backends.set(key, backend);
+    }
+    return backend;
+  };
+  // Pipelining: once an element's own CPU work (image encoding) is done, the element that will take its slot
+  // next starts its own, so that work overlaps the network wait instead of delaying the next request.
+  const prepare = async (params: QwenVlmParams | undefined): Promise<void> => {
+    if (!params) return;
+    const backend = await backendFor(params).catch(() => undefined);
+    await backend?.prepare?.(requestFor(params, context));
+  };
   const settled = await mapSettledWithLimit(
     batch,
     limit,
-    async (params) => {
-      const key = backendKey(params);
-      let backend = backends.get(key);
-      if (!backend) {
-        backend = makeBackend(params, context);
-        backends.set(key, backend);
+    async (params, index) => {
+      const backend = await backendFor(params);
+      if (limit > 1) {
+        await prepare(params);
+        void prepare(batch[index + limit]);
       }
-      return runOne(params, await backend, context);
+      return runOne(params, backend, context);
     },
     context.onProgress,
   );
@@ -82,42 +98,47 @@ export async function runQwenBatch(
   );
 }
 
+/** Native checkpoints without a thinking mode ignore enable_thinking (with a warning, not an error). */
+function thinkingIgnored(params: QwenVlmParams): boolean {
+  return (
+    params.backend === "native" &&
+    params.enable_thinking &&
+    !NATIVE_THINKING_LABELS.includes(params.model_version)
+  );
+}
+
+function requestFor(params: QwenVlmParams, context: BlockContext): VlmRequest {
+  return {
+    image: params.images,
+    prompt: buildPrompt(params.task_type, {
+      prompt: params.prompt,
+      classes: params.classes,
+      outputStructure: params.output_structure,
+    }),
+    model: modelId(params),
+    maxTokens: params.max_tokens,
+    enableThinking: params.enable_thinking && !thinkingIgnored(params),
+    ...(params.backend === "openrouter" ? { temperature: params.temperature } : {}),
+    ...(context.signal ? { signal: context.signal } : {}),
+  };
+}
+
 async function runOne(
   params: QwenVlmParams,
   backend: VlmBackend,
   context: BlockContext,
 ): Promise<QwenElementResult> {
-  const model = modelId(params);
-  const warnings: string[] = [];
-  let enableThinking = params.enable_thinking;
-  if (
-    params.backend === "native" &&
-    enableThinking &&
-    !NATIVE_THINKING_LABELS.includes(params.model_version)
-  ) {
-    warnings.push(`enable_thinking is ignored: ${params.model_version} has no thinking mode`);
-    enableThinking = false;
-  }
-  const prompt = buildPrompt(params.task_type, {
-    prompt: params.prompt,
-    classes: params.classes,
-    outputStructure: params.output_structure,
-  });
-  const result = await backend.generate({
-    image: params.images,
-    prompt,
-    model,
-    maxTokens: params.max_tokens,
-    enableThinking,
-    ...(params.backend === "openrouter" ? { temperature: params.temperature } : {}),
-    ...(context.signal ? { signal: context.signal } : {}),
-  });
+  const request = requestFor(params, context);
+  const warnings = thinkingIgnored(params)
+    ? [`enable_thinking is ignored: ${params.model_version} has no thinking mode`]
+    : [];
+  const result = await backend.generate(request);
   return {
     output: result.output,
     classes: params.classes ?? null,
     thinking: result.thinking,
     backend: params.backend,
-    model,
+    model: request.model,
     warnings: [...warnings, ...result.warnings],
     ...(result.usage ? { usage: result.usage } : {}),
   };
