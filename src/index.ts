@@ -7,6 +7,11 @@ export {
   type RunQwenVlmRuntime,
   runQwenVlm,
 } from "./api/run-qwen-vlm.js";
+
+// Running workflows: compile a definition, run it, serialize its results
+export { type RunWorkflowOptions, runWorkflow } from "./api/run-workflow.js";
+
+// Backends
 export type { ChatPrompt, Usage, VlmBackend, VlmRequest, VlmResult } from "./backends/backend.js";
 export type { ApiKeyStore } from "./backends/openrouter/api-key.js";
 export {
@@ -34,6 +39,20 @@ export {
 export { TASK_TYPES, type TaskType } from "./blocks/models/qwen-vlm/task-types.js";
 export { qwenVlmV1 } from "./blocks/models/qwen-vlm/v1.js";
 export { BLOCK_REGISTRY, findBlock } from "./blocks/registry.js";
+
+// Workflow engine
+export { type BlockRegistry, type CompileOptions, compileWorkflow } from "./engine/compile.js";
+export { WorkflowCompileError } from "./engine/compile-error.js";
+export type { CompiledWorkflow } from "./engine/compiled.js";
+export type { WorkflowDefinition } from "./engine/definition.js";
+export { type ExecuteOptions, executeWorkflow, type StepProgress } from "./engine/execute.js";
+export {
+  serializeValue,
+  serializeWorkflowResults,
+  type WorkflowOutputError,
+  type WorkflowResult,
+} from "./engine/results.js";
+export type { WorkflowInputs } from "./engine/run-inputs.js";
 
 // Errors
 export {

@@ -3,6 +3,8 @@ import { Command, CommanderError } from "commander";
 import { QwenVlmError } from "../errors.js";
 import { addDescribeCommand } from "./describe-command.js";
 import { addInferCommand } from "./infer-command.js";
+import { addModelsCommand } from "./models-command.js";
+import { addRunCommand } from "./run-command.js";
 
 const program = new Command()
   .name("qwen-vlm")
@@ -14,6 +16,8 @@ const program = new Command()
 
 addInferCommand(program);
 addDescribeCommand(program);
+addModelsCommand(program);
+addRunCommand(program);
 
 try {
   await program.parseAsync(process.argv);
