@@ -71,6 +71,13 @@ export interface BlockManifest {
    */
   readonly outputDimensionalityOffset?: 0 | 1;
   /**
+   * Outputs that depend on a step's own literal property values (json_parser: one output per expected field),
+   * like Roboflow's `get_actual_outputs`. When present, a step's outputs are what this returns for its values
+   * (after their schemas), and `outputs` only describes them for people, with `*` standing for "any name".
+   * Absent (most blocks): a step's outputs are exactly `outputs`.
+   */
+  readonly dynamicOutputs?: (values: Readonly<Record<string, unknown>>) => readonly OutputSpec[];
+  /**
    * Checks across properties after each value passed its schema. `unresolved` names the properties bound
    * to selectors whose values are not known yet (at compile time); checks that need them wait for run time.
    */
