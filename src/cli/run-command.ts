@@ -9,13 +9,9 @@ import { compileWorkflow } from "../engine/compile.js";
 import { WorkflowCompileError } from "../engine/compile-error.js";
 import type { CompiledWorkflow } from "../engine/compiled.js";
 import { executeWorkflow, type StepProgress } from "../engine/execute.js";
-import {
-  isDetections,
-  serializeValue,
-  type WorkflowOutputError,
-  type WorkflowResult,
-} from "../engine/results.js";
+import { serializeValue, type WorkflowOutputError, type WorkflowResult } from "../engine/results.js";
 import { errorMessage, InvalidArgumentError } from "../errors.js";
+import { isDetections } from "../vision/detections.js";
 import { isWorkflowImage, type WorkflowImage } from "../vision/image.js";
 import { parseNumber } from "./infer-command.js";
 import { createProgress, type Progress } from "./progress.js";

@@ -5,7 +5,7 @@
  */
 import { QwenVlmError, StepExecutionError } from "../errors.js";
 import type { Detections } from "../vision/detections.js";
-import { serializeDetections } from "../vision/detections.js";
+import { isDetections, serializeDetections } from "../vision/detections.js";
 import { isWorkflowImage, type WorkflowImage } from "../vision/image.js";
 import type { CompiledOutput } from "./compiled.js";
 import { descend, ElementFailure, isLeaf, type Tree } from "./tree.js";
@@ -128,17 +128,4 @@ export function serializeValue(value: unknown): unknown {
 
 function serializeImage(image: WorkflowImage): { type: "base64"; value: string } {
   return { type: "base64", value: image.bytes.toString("base64") };
-}
-
-/** True for a Detections value (the blocks' object-detection predictions). */
-export function isDetections(value: unknown): value is Detections {
-  if (typeof value !== "object" || value === null) return false;
-  const candidate = value as Partial<Detections>;
-  return (
-    Array.isArray(candidate.items) &&
-    typeof candidate.parentId === "string" &&
-    typeof candidate.image === "object" &&
-    candidate.image !== null &&
-    typeof candidate.image.width === "number"
-  );
 }

@@ -44,6 +44,20 @@ export interface SerializedDetections {
   predictions: SerializedDetection[];
 }
 
+/** True for a {@link Detections} value, the object-detection predictions blocks pass along. */
+export function isDetections(value: unknown): value is Detections {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Partial<Detections>;
+  return (
+    Array.isArray(candidate.items) &&
+    typeof candidate.parentId === "string" &&
+    typeof candidate.image === "object" &&
+    candidate.image !== null &&
+    typeof candidate.image.width === "number" &&
+    typeof candidate.image.height === "number"
+  );
+}
+
 /** Builds a detection with a fresh id. */
 export function makeDetection(fields: Omit<Detection, "detectionId"> & { detectionId?: string }): Detection {
   return { ...fields, detectionId: fields.detectionId ?? randomUUID() };

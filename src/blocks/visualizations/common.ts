@@ -10,8 +10,8 @@ import type { Detections } from "../../vision/detections.js";
 import { BOX_DRAW_DEFAULTS, COLOR_PALETTES, type ColorOptions, parseColor } from "../../vision/draw.js";
 import type { WorkflowImage } from "../../vision/image.js";
 import type { Block, BlockContext, PropertySpec, ValidationProblem } from "../block.js";
-import { runElements } from "../formatters/run-elements.js";
-import { detectionsSchema, imageSchema } from "../formatters/value-schemas.js";
+import { runElements } from "../run-elements.js";
+import { detectionsSchema, imageSchema } from "../value-schemas.js";
 
 /** Property values every visualization step runs with. */
 export interface VisualizationParams {

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { InvalidArgumentError } from "../../../errors.js";
 import type { Block, OutputSpec, ValidationProblem } from "../../block.js";
-import { runElements } from "../run-elements.js";
+import { runElements } from "../../run-elements.js";
 import { parseJsonFields, RESERVED_FIELD_NAME, validateExpectedFields } from "./parse.js";
 
 const TYPE = "roboflow_core/json_parser@v1";

@@ -7,8 +7,8 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { WorkflowImage } from "../../../vision/image.js";
 import type { Block, BlockContext, Kind } from "../../block.js";
-import { runElements } from "../run-elements.js";
-import { imageSchema } from "../value-schemas.js";
+import { runElements } from "../../run-elements.js";
+import { imageSchema } from "../../value-schemas.js";
 import { parseClassification } from "./parse.js";
 
 /** The property values a classifier step runs with. */

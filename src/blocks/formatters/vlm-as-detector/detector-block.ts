@@ -8,8 +8,8 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { WorkflowImage } from "../../../vision/image.js";
 import type { Block, BlockContext, Kind, ValidationProblem } from "../../block.js";
-import { runElements } from "../run-elements.js";
-import { imageSchema } from "../value-schemas.js";
+import { runElements } from "../../run-elements.js";
+import { imageSchema } from "../../value-schemas.js";
 import {
   DETECTOR_MODEL_TYPES,
   DETECTOR_TASK_TYPES,

@@ -6,8 +6,9 @@
 import { z } from "zod";
 import { MANAGED_KEY } from "../../../backends/openrouter/api-key.js";
 import { PRIVACY_LEVELS, type PrivacyLevel } from "../../../backends/openrouter/privacy.js";
-import { isWorkflowImage, type WorkflowImage } from "../../../vision/image.js";
+import type { WorkflowImage } from "../../../vision/image.js";
 import type { BlockManifest, ValidationProblem } from "../../block.js";
+import { imageSchema } from "../../value-schemas.js";
 import {
   BACKENDS,
   DEFAULT_NATIVE_MODEL,
@@ -22,8 +23,6 @@ import {
 import { TASK_REQUIREMENTS, TASK_TYPES, type TaskType } from "./task-types.js";
 
 export const QWEN_VLM_TYPE = "roboflow_core/qwen_vlm@v1";
-
-const imageSchema = z.custom<WorkflowImage>(isWorkflowImage, { message: "expected an image" });
 
 /** The property values a Qwen step runs with, after defaults. */
 export interface QwenVlmParams {

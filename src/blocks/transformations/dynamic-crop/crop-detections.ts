@@ -9,7 +9,7 @@ import { mapSettledWithLimit } from "../../../util/concurrency.js";
 import type { Detection, Detections } from "../../../vision/detections.js";
 import { cropImage, type WorkflowImage } from "../../../vision/image.js";
 import { roundHalfEven } from "../../../vision/smart-resize.js";
-import { PIXEL_WORK_CONCURRENCY } from "../../formatters/run-elements.js";
+import { PIXEL_WORK_CONCURRENCY } from "../../run-elements.js";
 
 /** One detection's crop and that detection in the crop's coordinates. */
 export interface DetectionCrop {

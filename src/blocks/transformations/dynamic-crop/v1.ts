@@ -8,8 +8,8 @@ import { z } from "zod";
 import type { Detections } from "../../../vision/detections.js";
 import type { WorkflowImage } from "../../../vision/image.js";
 import type { Block, ValidationProblem } from "../../block.js";
-import { runElements } from "../../formatters/run-elements.js";
-import { detectionsSchema, imageSchema } from "../../formatters/value-schemas.js";
+import { runElements } from "../../run-elements.js";
+import { detectionsSchema, imageSchema } from "../../value-schemas.js";
 import { parseBackgroundColor } from "./background-color.js";
 import { cropDetections } from "./crop-detections.js";
 

@@ -4,27 +4,13 @@
  * whose parsing failed) is refused with the same words everywhere.
  */
 import { z } from "zod";
-import type { Detections } from "../../vision/detections.js";
-import { isWorkflowImage, type WorkflowImage } from "../../vision/image.js";
+import { type Detections, isDetections } from "../vision/detections.js";
+import { isWorkflowImage, type WorkflowImage } from "../vision/image.js";
 
 /** An image bound from an input or a step output. */
 export const imageSchema = z.custom<WorkflowImage>(isWorkflowImage, {
   message: "expected an image (null here usually means an empty crop or a failed step upstream)",
 });
-
-/** True for a {@link Detections} value, the object-detection predictions blocks pass along. */
-export function isDetections(value: unknown): value is Detections {
-  if (typeof value !== "object" || value === null) return false;
-  const candidate = value as Partial<Detections>;
-  return (
-    Array.isArray(candidate.items) &&
-    typeof candidate.parentId === "string" &&
-    typeof candidate.image === "object" &&
-    candidate.image !== null &&
-    typeof candidate.image.width === "number" &&
-    typeof candidate.image.height === "number"
-  );
-}
 
 /** Object detections bound from a step output (a detector's `predictions`). */
 export const detectionsSchema = z.custom<Detections>(isDetections, {

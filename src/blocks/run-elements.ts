@@ -2,8 +2,8 @@
  * Running a block's work element by element with failures kept apart: an element that throws becomes an Error
  * in its own slot (the engine reports it for that element alone) and the others carry on.
  */
-import { mapSettledWithLimit } from "../../util/concurrency.js";
-import type { BlockContext, ElementResult } from "../block.js";
+import { mapSettledWithLimit } from "../util/concurrency.js";
+import type { BlockContext, ElementResult } from "./block.js";
 
 /**
  * Elements whose work decodes or encodes pixels at once. sharp already spreads one image over its own thread
