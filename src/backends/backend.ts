@@ -44,6 +44,21 @@ export interface VlmResult {
   readonly model?: string;
   /** Settings that could not be honoured, cut-off output, and similar notes for the user. */
   readonly warnings: readonly string[];
+  /** The image size the model saw (after the backend resized it), when the backend knows. */
+  readonly modelInputSize?: { readonly width: number; readonly height: number };
+}
+
+/**
+ * How a model writes box coordinates: on a 0–1000 grid relative to the image (Qwen3 and later) or in absolute
+ * pixels of the image as the backend resized it (Qwen2.5-VL).
+ */
+export type BoxCoordinates = "relative-1000" | "absolute-pixels";
+
+/** What a backend knows about a model before running it. */
+export interface ModelTraits {
+  /** The model family ("qwen2_5_vl", "qwen3_vl", "qwen3_5"), when known. */
+  readonly family?: string;
+  readonly boxCoordinates: BoxCoordinates;
 }
 
 /** A backend: a name for messages, and one generation at a time (callers bound concurrency). */
@@ -56,4 +71,9 @@ export interface VlmBackend {
    * failures surface from `generate`.
    */
   prepare?(request: VlmRequest): Promise<void>;
+  /**
+   * Optional: what the backend knows about `model` (the id a request would carry). Backends without it serve
+   * models that write 0–1000 boxes.
+   */
+  describeModel?(model: string): Promise<ModelTraits>;
 }

@@ -2,13 +2,21 @@
  * Running the Qwen block on a batch: pick the backend for each element, build the task's prompt, call the model
  * with a bound on requests in flight, and keep one result (or one error) per element in input order.
  */
-import type { Usage, VlmBackend, VlmRequest } from "../../../backends/backend.js";
+import type { BoxCoordinates, Usage, VlmBackend, VlmRequest, VlmResult } from "../../../backends/backend.js";
 import { createNativeBackend } from "../../../backends/native/native-backend.js";
 import { resolveOpenRouterKey } from "../../../backends/openrouter/api-key.js";
 import { createOpenRouterBackend } from "../../../backends/openrouter/openrouter-backend.js";
 import { InvalidArgumentError } from "../../../errors.js";
 import { mapSettledWithLimit } from "../../../util/concurrency.js";
 import type { BlockContext } from "../../block.js";
+import { extractJson } from "../../formatters/json-extraction.js";
+import { isJsonObject } from "../../formatters/python-compat.js";
+import {
+  qwen25BoxToPixelXyxy,
+  qwenDetectionBox,
+  qwenDetectionClassName,
+  qwenDetectionEntries,
+} from "../../formatters/vlm-as-detector/qwen-boxes.js";
 import type { QwenVlmParams } from "./manifest.js";
 import { FINE_TUNED_MODEL_LABEL, NATIVE_THINKING_LABELS, resolveOpenRouterSlug } from "./models.js";
 import { buildPrompt } from "./prompts.js";
@@ -107,13 +115,18 @@ function thinkingIgnored(params: QwenVlmParams): boolean {
   );
 }
 
-function requestFor(params: QwenVlmParams, context: BlockContext): VlmRequest {
+function requestFor(
+  params: QwenVlmParams,
+  context: BlockContext,
+  boxConvention: BoxCoordinates = "relative-1000",
+): VlmRequest {
   return {
     image: params.images,
     prompt: buildPrompt(params.task_type, {
       prompt: params.prompt,
       classes: params.classes,
       outputStructure: params.output_structure,
+      boxConvention,
     }),
     model: modelId(params),
     maxTokens: params.max_tokens,
@@ -128,13 +141,19 @@ async function runOne(
   backend: VlmBackend,
   context: BlockContext,
 ): Promise<QwenElementResult> {
-  const request = requestFor(params, context);
+  // Detection prompts ask each model for the box convention it was trained on (DESIGN.md §1).
+  const boxes =
+    params.task_type === "object-detection" && backend.describeModel
+      ? (await backend.describeModel(modelId(params))).boxCoordinates
+      : "relative-1000";
+  const request = requestFor(params, context, boxes);
   const warnings = thinkingIgnored(params)
     ? [`enable_thinking is ignored: ${params.model_version} has no thinking mode`]
     : [];
   const result = await backend.generate(request);
+  const output = boxes === "absolute-pixels" ? toRelativeBoxes(result, warnings) : result.output;
   return {
-    output: result.output,
+    output,
     classes: params.classes ?? null,
     thinking: result.thinking,
     backend: params.backend,
@@ -171,4 +190,38 @@ async function makeBackend(params: QwenVlmParams, context: BlockContext): Promis
     ...(context.retry ? { retry: context.retry } : {}),
     ...(context.requestTimeoutMs ? { timeoutMs: context.requestTimeoutMs } : {}),
   });
+}
+
+/**
+ * Qwen2.5-VL's answer to a detection prompt (boxes in absolute pixels of the image it saw) rewritten on the
+ * 0–1000 grid of the detection contract, so the `qwen` parser reads every family alike. Entries are read as the
+ * parser reads them (`box_2d`/`bbox_2d`, label aliases, malformed entries skipped); an answer with no JSON list
+ * in it is returned unchanged, with a warning.
+ */
+export function toRelativeBoxes(result: VlmResult, warnings: string[]): string {
+  const size = result.modelInputSize;
+  const unchanged = (why: string): string => {
+    warnings.push(
+      `the model's boxes are in pixels of its ${size ? `${size.width}×${size.height} ` : ""}input image and ${why}, ` +
+        'so the output is unchanged: parse it with model_type "qwen-2.5", not "qwen"',
+    );
+    return result.output;
+  };
+  if (!size) return unchanged("the backend did not report that image's size");
+  const extraction = extractJson(result.output);
+  if (!extraction.ok) return unchanged("no JSON was found in the answer");
+  let entries: unknown[];
+  try {
+    entries = qwenDetectionEntries(extraction.value);
+  } catch {
+    return unchanged("the answer is not a list of detections");
+  }
+  const grid = { width: 1000, height: 1000 };
+  const converted = entries.flatMap((entry) => {
+    const box = qwenDetectionBox(entry);
+    if (!box || !isJsonObject(entry)) return [];
+    const scaled = qwen25BoxToPixelXyxy(box, size, grid).map((value) => Math.round(value));
+    return [{ box_2d: scaled, label: qwenDetectionClassName(entry) }];
+  });
+  return JSON.stringify(converted);
 }
