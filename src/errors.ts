@@ -30,11 +30,7 @@ export class InvalidArgumentError extends QwenVlmError {
     validValues?: readonly string[],
     options?: { cause?: unknown },
   ) {
-    const stop = /[.!?]$/.test(message) ? "" : ".";
-    const choices = validValues?.length
-      ? `${stop} Valid values: ${validValues.map((v) => JSON.stringify(v)).join(", ")}.`
-      : "";
-    super("invalid_argument", `${property}: ${message}${choices}`, options);
+    super("invalid_argument", `${property}: ${withChoices(message, validValues)}`, options);
     this.property = property;
     this.validValues = validValues;
   }
@@ -134,6 +130,13 @@ export function redactKnownSecret<E>(error: E, secret: string): E {
     (error as { responseBody: string }).responseBody = error.responseBody.split(secret).join("[redacted]");
   }
   return error;
+}
+
+/** Appends ` Valid values: "a", "b".` to a message when there are some, with one full stop between. */
+export function withChoices(message: string, choices: readonly string[] | undefined): string {
+  if (!choices?.length) return message;
+  const stop = /[.!?]$/.test(message) ? "" : ".";
+  return `${message}${stop} Valid values: ${choices.map((choice) => JSON.stringify(choice)).join(", ")}.`;
 }
 
 /** The message of anything thrown, without a stack. */

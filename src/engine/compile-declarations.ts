@@ -3,8 +3,8 @@
  * for near misses) and outputs (selectors, levels, the reserved name).
  */
 import type { Block } from "../blocks/block.js";
-import { WorkflowDefinitionError } from "../errors.js";
-import { jsonPath, withChoices } from "./compile-error.js";
+import { WorkflowDefinitionError, withChoices } from "../errors.js";
+import { jsonPath } from "./compile-error.js";
 import { offeredKinds, type StepManifests } from "./compile-step.js";
 import type { CompiledInput, CompiledOutput } from "./compiled.js";
 import type { InputDefinition, OutputDefinition } from "./definition.js";

@@ -31,9 +31,3 @@ export function jsonPath(segments: readonly PropertyKey[]): string {
   }
   return path;
 }
-
-/** Appends ` Valid values: "a", "b".` when there are some. */
-export function withChoices(message: string, choices: readonly string[] | undefined): string {
-  if (!choices?.length) return message;
-  return `${message}. Valid values: ${choices.map((choice) => JSON.stringify(choice)).join(", ")}.`;
-}

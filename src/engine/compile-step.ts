@@ -6,8 +6,8 @@
 import type { z } from "zod";
 import type { BlockManifest, OutputSpec, PropertySpec } from "../blocks/block.js";
 import { checkProperties } from "../blocks/properties.js";
-import { WorkflowDefinitionError } from "../errors.js";
-import { jsonPath, withChoices } from "./compile-error.js";
+import { WorkflowDefinitionError, withChoices } from "../errors.js";
+import { jsonPath } from "./compile-error.js";
 import type { CompiledInput } from "./compiled.js";
 import type { StepDefinition } from "./definition.js";
 import { formatKinds, kindsMatch } from "./kinds.js";

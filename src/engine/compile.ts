@@ -5,7 +5,7 @@
  */
 import type { Block } from "../blocks/block.js";
 import { BLOCK_REGISTRY } from "../blocks/registry.js";
-import { WorkflowDefinitionError } from "../errors.js";
+import { WorkflowDefinitionError, withChoices } from "../errors.js";
 import {
   type BlockRegistry,
   compileInputs,
@@ -13,7 +13,7 @@ import {
   findBlockType,
   inputLevel,
 } from "./compile-declarations.js";
-import { jsonPath, WorkflowCompileError, withChoices } from "./compile-error.js";
+import { jsonPath, WorkflowCompileError } from "./compile-error.js";
 import { compileStepProperties, type StepBinding, type StepOutline, stepOutputs } from "./compile-step.js";
 import type { CompiledInput, CompiledStep, CompiledWorkflow } from "./compiled.js";
 import type { WorkflowDefinition } from "./definition.js";

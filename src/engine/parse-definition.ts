@@ -3,8 +3,8 @@
  * problem per structural mistake, each at its JSON path and naming its step when it is inside one.
  */
 import type { z } from "zod";
-import { errorMessage, WorkflowDefinitionError } from "../errors.js";
-import { jsonPath, withChoices } from "./compile-error.js";
+import { errorMessage, WorkflowDefinitionError, withChoices } from "../errors.js";
+import { jsonPath } from "./compile-error.js";
 import { type WorkflowDefinition, workflowDefinitionSchema } from "./definition.js";
 
 /** A checked definition, or every structural problem. */
