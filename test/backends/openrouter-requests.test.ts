@@ -2,8 +2,10 @@
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import { type QwenVlmOptions, runQwenVlm } from "../../src/api/run-qwen-vlm.js";
+import { createOpenRouterBackend } from "../../src/backends/openrouter/openrouter-backend.js";
 import { TASK_TYPES, type TaskType } from "../../src/blocks/models/qwen-vlm/task-types.js";
-import { SHARED_IMAGES, solidDataUrl } from "../support/images.js";
+import { loadImage } from "../../src/vision/image.js";
+import { SHARED_IMAGES, solidDataUrl, solidJpeg } from "../support/images.js";
 import { completion, type ScriptedServer, startScriptedServer } from "../support/scripted-server.js";
 
 const KEY = "sk-or-v1-0123456789abcdef0123456789abcdef";
@@ -177,5 +179,30 @@ describe("OpenRouter requests", () => {
     );
     expect(result?.classes).toEqual(["dog", "cat"]);
     expect(result?.thinking).toBe("");
+  });
+
+  it("generate() uses the encoding prepare() made ahead of time instead of decoding again", async () => {
+    await serve();
+    const backend = createOpenRouterBackend({
+      apiKey: KEY,
+      privacyLevel: "deny",
+      baseURL: server?.url ?? "",
+    });
+    const image = await loadImage(await solidJpeg(40, 30));
+    const request = {
+      image,
+      prompt: { system: "", user: "hi" },
+      model: "qwen/qwen3.6-27b",
+      maxTokens: 10,
+      enableThinking: false,
+    };
+    await backend.prepare?.(request);
+    image.bytes.fill(0); // the file is gone: only the prepared encoding can still answer
+    const result = await backend.generate(request);
+    expect(result.output).toBe("ok");
+    const url: string = server?.requests[0]?.body.messages.at(-1).content[0].image_url.url;
+    expect((await sharp(Buffer.from(url.split(",")[1] ?? "", "base64")).metadata()).width).toBe(40);
+    // Taken once: a second generate() decodes the (now zeroed) bytes again and fails on them.
+    await expect(backend.generate(request)).rejects.toThrow(/could not be decoded|not an image/);
   });
 });

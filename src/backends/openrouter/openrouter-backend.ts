@@ -107,7 +107,7 @@ export function createOpenRouterBackend(settings: OpenRouterSettings): VlmBacken
   };
 
   async function generate(request: VlmRequest): Promise<VlmResult> {
-    const encoded = await encodeJpegDataUri(request.image, settings.maxDataUriBytes ?? MAX_DATA_URI_BYTES);
+    const encoded = await encode(request.image);
     const body: Record<string, unknown> = {
       model: request.model,
       messages: buildMessages(request.prompt, encoded.dataUri),
