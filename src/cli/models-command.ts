@@ -102,17 +102,21 @@ export async function listModels(env: Readonly<Record<string, string | undefined
 
 /** Draws one progress line per downloaded file on stderr (files under 1 MB are not worth a line). */
 function stderrDownloadProgress(): (progress: DownloadProgress) => void {
-  let current: { file: string; progress: Progress } | undefined;
+  let current: { file: string; progress: Progress; lastMB: number } | undefined;
   return ({ repo, file, loadedBytes, totalBytes }) => {
     if (totalBytes !== undefined && totalBytes < 1_000_000) return;
     if (current?.file !== file) {
       current?.progress.finish();
       const total = Math.max(1, Math.round((totalBytes ?? 0) / 1e6));
-      current = { file, progress: createProgress(`MB of ${repo}/${file}`, total) };
+      current = { file, progress: createProgress(`MB of ${repo}/${file}`, total), lastMB: -1 };
     }
-    const totalMB = Math.max(1, Math.round((totalBytes ?? loadedBytes) / 1e6));
-    current.progress.update(Math.round(loadedBytes / 1e6), totalMB);
-    if (totalBytes !== undefined && loadedBytes >= totalBytes) {
+    // Progress arrives per network chunk: redraw only when the megabyte count moves.
+    const loadedMB = Math.round(loadedBytes / 1e6);
+    const done = totalBytes !== undefined && loadedBytes >= totalBytes;
+    if (loadedMB === current.lastMB && !done) return;
+    current.lastMB = loadedMB;
+    current.progress.update(loadedMB, Math.max(1, Math.round((totalBytes ?? loadedBytes) / 1e6)));
+    if (done) {
       current.progress.finish();
       current = undefined;
     }

@@ -189,7 +189,7 @@ export function resolveNativeModel(model: string, options: ResolveOptions): Reso
         label: entry.label,
         location,
         dtypes: FINE_TUNED_DTYPE_PLAN,
-        servedName: override.trim(),
+        servedName: entry.servedName,
       };
     }
     if (!entry.repo) {
