@@ -4,6 +4,7 @@
  * the image within the pixel budget, and decode greedily up to `max_tokens`. Facts about transformers.js 4.3.1
  * that this relies on are in tools/tiny-models/README.md ("How transformers.js 4.3.1 uses such a folder").
  */
+
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
@@ -20,6 +21,7 @@ import { QWEN_FAMILY_FACTORS, smartResize } from "../../vision/smart-resize.js";
 import type { ChatPrompt } from "../backend.js";
 import type { Disposable } from "./model-pool.js";
 import type { PreparedModel } from "./model-store.js";
+import { applyPythonProcessorDefaults, type ImageProcessorSettings } from "./processor-defaults.js";
 import type { OnnxDtype, QwenFamily, SessionName } from "./registry.js";
 
 /** The image's pixel count is kept inside [minPixels, maxPixels] (see DEFAULT_PIXEL_BUDGET). */
@@ -85,7 +87,12 @@ export interface QwenRuntimeModel extends Disposable {
 interface QwenProcessor {
   (text: string, image: RawImage): Promise<ProcessedInputs>;
   tokenizer: { chat_template: unknown };
-  image_processor: { min_pixels: number; max_pixels: number; patch_size?: number; merge_size?: number };
+  image_processor: ImageProcessorSettings & {
+    min_pixels: number;
+    max_pixels: number;
+    patch_size?: number;
+    merge_size?: number;
+  };
   apply_chat_template(messages: object[], options: Record<string, unknown>): unknown;
   batch_decode(ids: Tensor, options: { skip_special_tokens: boolean }): string[];
 }
@@ -136,6 +143,7 @@ export async function loadQwenModel(
       { cause: error },
     );
   }
+  applyPythonProcessorDefaults(processor.image_processor);
   const chatTemplate = processor.tokenizer.chat_template ? undefined : await readChatTemplate(folder);
   if (!processor.tokenizer.chat_template && !chatTemplate) {
     await model.dispose();
