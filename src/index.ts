@@ -13,6 +13,9 @@ export { type RunWorkflowOptions, runWorkflow } from "./api/run-workflow.js";
 
 // Backends
 export type { ChatPrompt, Usage, VlmBackend, VlmRequest, VlmResult } from "./backends/backend.js";
+export { createNativeBackend, type NativeSettings } from "./backends/native/native-backend.js";
+export { NATIVE_MODEL_REGISTRY, type NativeModelEntry } from "./backends/native/registry.js";
+export { loadModelFolder, type RunOnceReport, runNativeOnce } from "./backends/native/run-once.js";
 export type { ApiKeyStore } from "./backends/openrouter/api-key.js";
 export {
   createOpenRouterBackend,
