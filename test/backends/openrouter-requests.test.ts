@@ -1,12 +1,13 @@
 /** What the OpenRouter backend sends, for every task type, privacy level and thinking setting. */
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
-import { type QwenVlmOptions, runQwenVlm } from "../../src/api/run-qwen-vlm.js";
+import { runQwenVlm } from "../../src/api/run-qwen-vlm.js";
 import { createOpenRouterBackend } from "../../src/backends/openrouter/openrouter-backend.js";
-import { TASK_TYPES, type TaskType } from "../../src/blocks/models/qwen-vlm/task-types.js";
+import { TASK_TYPES } from "../../src/blocks/models/qwen-vlm/task-types.js";
 import { loadImage } from "../../src/vision/image.js";
 import { SHARED_IMAGES, solidDataUrl, solidJpeg } from "../support/images.js";
 import { completion, type ScriptedServer, startScriptedServer } from "../support/scripted-server.js";
+import { TASK_INPUTS } from "../support/task-inputs.js";
 
 const KEY = "sk-or-v1-0123456789abcdef0123456789abcdef";
 let server: ScriptedServer | undefined;
@@ -19,18 +20,6 @@ async function serve(content = "ok", extra: Parameters<typeof completion>[1] = {
   server = await startScriptedServer(() => ({ json: completion(content, extra) }));
   return { env: { OPENROUTER_BASE_URL: server.url, OPENROUTER_API_KEY: KEY } };
 }
-
-const TASK_INPUTS: Record<TaskType, QwenVlmOptions> = {
-  unconstrained: { prompt: "What breed are these dogs?" },
-  ocr: {},
-  "visual-question-answering": { prompt: "How many dogs?" },
-  caption: {},
-  "detailed-caption": {},
-  classification: { classes: ["dog", "cat"] },
-  "multi-label-classification": { classes: ["dog", "cat"] },
-  "object-detection": { classes: ["dog", "cat"] },
-  "structured-answering": { output_structure: { count: "how many dogs" } },
-};
 
 describe("OpenRouter requests", () => {
   it.each(TASK_TYPES)("task %s: system rules, then the image before the user's text", async (taskType) => {

@@ -7,19 +7,8 @@ import { describe, expect, it } from "vitest";
 import { type QwenVlmOptions, runQwenVlm } from "../../src/api/run-qwen-vlm.js";
 import { TASK_TYPES, type TaskType } from "../../src/blocks/models/qwen-vlm/task-types.js";
 import { SHARED_IMAGES } from "../support/images.js";
+import { TASK_INPUTS } from "../support/task-inputs.js";
 import { TINY_MODEL_FAMILIES, tinyModelDir } from "../support/tiny-models.js";
-
-const TASK_INPUTS: Record<TaskType, QwenVlmOptions> = {
-  unconstrained: { prompt: "What breed are these dogs?" },
-  ocr: {},
-  "visual-question-answering": { prompt: "How many dogs?" },
-  caption: {},
-  "detailed-caption": {},
-  classification: { classes: ["dog", "cat"] },
-  "multi-label-classification": { classes: ["dog", "cat"] },
-  "object-detection": { classes: ["dog", "cat"] },
-  "structured-answering": { output_structure: { count: "how many dogs" } },
-};
 
 const IMAGES = [`${SHARED_IMAGES}dogs.jpg`, `${SHARED_IMAGES}car.jpg`];
 // Offline, so nothing here can reach the network; the tiny models are local folders. A small pixel budget keeps
