@@ -4,7 +4,6 @@
  * output, which step or input failed, at which inner position for per-crop outputs).
  */
 import { QwenVlmError, StepExecutionError } from "../errors.js";
-import type { Detections } from "../vision/detections.js";
 import { isDetections, serializeDetections } from "../vision/detections.js";
 import { isWorkflowImage, type WorkflowImage } from "../vision/image.js";
 import type { CompiledOutput } from "./compiled.js";

@@ -63,8 +63,8 @@ describe("privacy.json conformance", () => {
     const request = server.requests[0];
     expect(request?.headers.authorization).toBe(`Bearer ${input.api_key}`);
     if (vector.expected?.client) expect(DEFAULT_OPENROUTER_BASE_URL).toBe(vector.expected.client.base_url);
-    const expectedProvider = (vector.expected?.extra_body ?? vector.expected_full_shape?.extra_body ?? {})
-      .provider;
+    const expectedProvider = (vector.expected?.extra_body ?? vector.expected_full_shape?.extra_body)
+      ?.provider;
     if (vector.expected?.extra_body || vector.expected_full_shape)
       expect(request?.body.provider).toEqual(expectedProvider);
     for (const absent of vector.expected?.request_kwargs_absent ?? [])
