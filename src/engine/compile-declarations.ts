@@ -93,16 +93,8 @@ export function compileOutputs(
       selector.source === "input"
         ? inputLevel(inputs.get(selector.input))
         : (levels.get(selector.step) ?? PER_RUN);
+    // Roboflow's default: detections made on crops are output in the original image's coordinates.
     const coordinatesSystem = output.coordinates_system ?? "parent";
-    if (
-      level.dimensionality > 1 &&
-      coordinatesSystem === "parent" &&
-      kinds.some((kind) => kind === ANY_KIND || kind === "object_detection_prediction")
-    ) {
-      warnings.push(
-        `output "${output.name}" (${describeLevel(level)}): coordinates_system "parent" is not implemented yet, so predictions made on crops keep the crop's coordinates; set "coordinates_system": "own" to say that is what you want`,
-      );
-    }
     outputs.push({ name: output.name, selector, dimensionality: level.dimensionality, coordinatesSystem });
   });
   return outputs;

@@ -4,7 +4,7 @@
  * output, which step or input failed, at which inner position for per-crop outputs).
  */
 import { QwenVlmError, StepExecutionError } from "../errors.js";
-import { isDetections, serializeDetections } from "../vision/detections.js";
+import { isDetections, serializeDetections, toRootCoordinates } from "../vision/detections.js";
 import { isWorkflowImage, type WorkflowImage } from "../vision/image.js";
 import type { CompiledOutput } from "./compiled.js";
 import { descend, ElementFailure, isLeaf, type Tree } from "./tree.js";
@@ -57,8 +57,28 @@ export function assembleResults(
 
 function valuePicker(output: CompiledOutput): (value: unknown) => unknown {
   const selector = output.selector;
-  if (selector.source === "input" || selector.output === "*") return (value) => value;
-  return (value) => (value as Record<string, unknown> | undefined)?.[selector.output];
+  const inCoordinates =
+    output.coordinatesSystem === "parent" ? toParentCoordinates : (value: unknown) => value;
+  if (selector.source === "input") return (value) => value;
+  if (selector.output === "*") return inCoordinates;
+  return (value) => inCoordinates((value as Record<string, unknown> | undefined)?.[selector.output]);
+}
+
+/**
+ * `coordinates_system: "parent"` (Roboflow's default): detections made on crops are given in the original
+ * image's coordinates. A step's whole record (`$steps.s.*`) has its detections converted member by member.
+ */
+function toParentCoordinates(value: unknown): unknown {
+  if (isDetections(value)) return toRootCoordinates(value);
+  if (value && typeof value === "object" && !Array.isArray(value) && !isWorkflowImage(value)) {
+    const record = value as Record<string, unknown>;
+    if (Object.values(record).some(isDetections)) {
+      return Object.fromEntries(
+        Object.entries(record).map(([key, member]) => [key, toParentCoordinates(member)]),
+      );
+    }
+  }
+  return value;
 }
 
 function materialize(

@@ -3,6 +3,7 @@
  * server's JSON shape (centre-based pixel boxes), which its clients read unchanged.
  */
 import { randomUUID } from "node:crypto";
+import type { ImageOrigin } from "./image.js";
 
 /** One detected object, corners in pixels of the image it was detected on. */
 export interface Detection {
@@ -23,6 +24,8 @@ export interface Detections {
   /** Id of the image the boxes refer to (`parent_id` in the serialized form). */
   readonly parentId: string;
   readonly items: readonly Detection[];
+  /** When the image was a crop: where it sits in the original image (for parent coordinates). */
+  readonly origin?: ImageOrigin;
 }
 
 /** One prediction in the inference server's object-detection response. */
@@ -61,6 +64,26 @@ export function isDetections(value: unknown): value is Detections {
 /** Builds a detection with a fresh id. */
 export function makeDetection(fields: Omit<Detection, "detectionId"> & { detectionId?: string }): Detection {
   return { ...fields, detectionId: fields.detectionId ?? randomUUID() };
+}
+
+/**
+ * Detections made on a crop, moved into the coordinates of the original image: boxes shifted by the crop's
+ * position, the original's size and id. What Roboflow's `coordinates_system: "parent"` outputs (its default).
+ */
+export function toRootCoordinates(detections: Detections): Detections {
+  const origin = detections.origin;
+  if (!origin) return detections;
+  return {
+    image: { width: origin.parentWidth, height: origin.parentHeight },
+    parentId: origin.parentId,
+    items: detections.items.map((item) => ({
+      ...item,
+      xMin: item.xMin + origin.x,
+      yMin: item.yMin + origin.y,
+      xMax: item.xMax + origin.x,
+      yMax: item.yMax + origin.y,
+    })),
+  };
 }
 
 /** Converts to the inference server's JSON: centre x/y, width/height in pixels. */

@@ -25,11 +25,13 @@ export interface WorkflowImage {
   readonly origin?: ImageOrigin;
 }
 
-/** Where a crop sits in the image it was cut from. */
+/** Where a crop sits in the original (root) image it was ultimately cut from, and that image's size. */
 export interface ImageOrigin {
   readonly parentId: string;
   readonly x: number;
   readonly y: number;
+  readonly parentWidth: number;
+  readonly parentHeight: number;
 }
 
 /** An image as users give it: path, http(s) URL, data URL, raw bytes, an inference-server style object, or a loaded image. */
@@ -201,6 +203,8 @@ export async function cropImage(
     parentId: parentOrigin ? parentOrigin.parentId : image.id,
     x: left + (parentOrigin?.x ?? 0),
     y: top + (parentOrigin?.y ?? 0),
+    parentWidth: parentOrigin ? parentOrigin.parentWidth : image.width,
+    parentHeight: parentOrigin ? parentOrigin.parentHeight : image.height,
   });
 }
 

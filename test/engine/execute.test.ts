@@ -4,6 +4,7 @@ import { runWorkflow } from "../../src/api/run-workflow.js";
 import { compileWorkflow } from "../../src/engine/compile.js";
 import { executeWorkflow, type StepProgress } from "../../src/engine/execute.js";
 import { InvalidArgumentError } from "../../src/errors.js";
+import { loadImage } from "../../src/vision/image.js";
 import { solidJpeg } from "../support/images.js";
 import { testRegistry } from "./test-blocks.js";
 
@@ -335,35 +336,43 @@ describe("lists per image (nested batches)", () => {
     expect(results[1]).toEqual({ sizes: ["1x1", "2x1"] });
   });
 
-  it("warns that parent coordinates are not applied to predictions on crops", async () => {
-    const warnings: string[] = [];
+  it.each([
+    [undefined, { width: 100, height: 50 }, 2.5, 3, "root"],
+    ["parent", { width: 100, height: 50 }, 2.5, 3, "root"],
+    ["own", { width: 10, height: 4 }, 2.5, 2, "crop"],
+  ])("coordinates_system %s: predictions on crops in the %j frame", async (system, frame, x, y, parent) => {
+    const image = await loadImage(await solidJpeg(10, 4));
     const results = await runWorkflow(
       definition(
         [
           { type: "test/split@v1", name: "split", image: "$inputs.image", parts: 1 },
           { type: "test/detect@v1", name: "detect", image: "$steps.split.crops" },
         ],
-        [field("boxes", "$steps.detect.predictions")],
+        [
+          {
+            ...field("boxes", "$steps.detect.predictions"),
+            ...(system ? { coordinates_system: system } : {}),
+          },
+        ],
       ),
-      { image: await solidJpeg(10, 4) },
-      { registry, warn: (message) => warnings.push(message) },
+      { image },
+      { registry },
     );
-    expect(warnings).toEqual([expect.stringContaining('output "boxes"')]);
-    expect(warnings[0]).toContain('coordinates_system "parent" is not implemented yet');
+    // The crop sits at (0, 1) in a 100×50 original; the box is its left half, 5×4.
     expect(results[0]?.boxes).toEqual([
       {
-        image: { width: 10, height: 4 },
+        image: frame,
         predictions: [
           {
-            x: 2.5,
-            y: 2,
+            x,
+            y,
             width: 5,
             height: 4,
             confidence: 0.9,
             class: "thing",
             class_id: 0,
             detection_id: "d-1",
-            parent_id: expect.stringMatching(/\/0$/),
+            parent_id: parent === "root" ? image.id : `${image.id}/0`,
           },
         ],
       },

@@ -72,7 +72,12 @@ export const splitBlock: Block = {
       const crops = Array.from({ length: parts }, (_, index) =>
         index === params.hole
           ? null
-          : { ...picture, id: `${picture.id}/${index}`, width: picture.width + index },
+          : {
+              ...picture,
+              id: `${picture.id}/${index}`,
+              width: picture.width + index,
+              origin: { parentId: picture.id, x: 3 * index, y: 1, parentWidth: 100, parentHeight: 50 },
+            },
       );
       return { crops, position: crops.map((_, index) => index) };
     });
@@ -149,6 +154,7 @@ export const detectBlock: Block = {
           image: { width: picture.width, height: picture.height },
           parentId: picture.id,
           items: [makeDetection({ ...box, classId: 0, className: "thing", detectionId: "d-1" })],
+          ...(picture.origin ? { origin: picture.origin } : {}),
         },
       };
     });

@@ -133,7 +133,7 @@ describe("drawBoxes", () => {
   });
 
   it("keeps a crop's origin and refuses bad options with the property's name", async () => {
-    const crop = { ...dogs, origin: { parentId: "parent", x: 5, y: 6 } };
+    const crop = { ...dogs, origin: { parentId: "parent", x: 5, y: 6, parentWidth: 700, parentHeight: 500 } };
     expect((await drawBoxes(crop, dogDetections())).origin).toEqual(crop.origin);
     await expect(drawBoxes(dogs, dogDetections(), { roundness: 1.5 })).rejects.toThrow(/roundness/);
     await expect(drawBoxes(dogs, dogDetections(), { thickness: 0 })).rejects.toBeInstanceOf(

@@ -96,7 +96,7 @@ describe("loadImage", () => {
     const image = await loadImage(await solidJpeg(100, 50));
     const crop = await cropImage(image, { xMin: 10, yMin: 5, xMax: 40.4, yMax: 25 });
     expect([crop.width, crop.height]).toEqual([30, 20]);
-    expect(crop.origin).toEqual({ parentId: image.id, x: 10, y: 5 });
+    expect(crop.origin).toEqual({ parentId: image.id, x: 10, y: 5, parentWidth: 100, parentHeight: 50 });
   });
 });
 

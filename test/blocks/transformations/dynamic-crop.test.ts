@@ -6,7 +6,12 @@ import { manifestJsonSchema } from "../../../src/blocks/describe.js";
 import { checkProperties } from "../../../src/blocks/properties.js";
 import { cropBox } from "../../../src/blocks/transformations/dynamic-crop/crop-detections.js";
 import { dynamicCropV1 } from "../../../src/blocks/transformations/dynamic-crop/v1.js";
-import { type Detection, type Detections, makeDetection } from "../../../src/vision/detections.js";
+import {
+  type Detection,
+  type Detections,
+  makeDetection,
+  toRootCoordinates,
+} from "../../../src/vision/detections.js";
 import { loadImage, type WorkflowImage } from "../../../src/vision/image.js";
 import { corruptImage, recordingContext } from "../block-test-support.js";
 
@@ -67,8 +72,8 @@ describe("dynamic_crop@v1", () => {
     const [tall, small] = crops as WorkflowImage[];
     expect([tall?.width, tall?.height]).toEqual([190, 313]);
     expect([small?.width, small?.height]).toEqual([264, 186]);
-    expect(tall?.origin).toEqual({ parentId: dogs.id, x: 225, y: 72 });
-    expect(small?.origin).toEqual({ parentId: dogs.id, x: 318, y: 222 });
+    expect(tall?.origin).toEqual({ parentId: dogs.id, x: 225, y: 72, parentWidth: 640, parentHeight: 427 });
+    expect(small?.origin).toEqual({ parentId: dogs.id, x: 318, y: 222, parentWidth: 640, parentHeight: 427 });
     // Roboflow's crop takes its detection's id, so predictions made on the crop name that detection as parent.
     expect(tall?.id).toBe(predictions.items[0]?.detectionId);
     expect(await pixel(tall as WorkflowImage, 10, 20)).toEqual(await pixel(dogs, 235, 92));
@@ -76,7 +81,12 @@ describe("dynamic_crop@v1", () => {
       image: { width: 264, height: 186 },
       parentId: small?.id,
       items: [{ ...predictions.items[1], xMin: 0, yMin: 0, xMax: 264, yMax: 186 }],
+      origin: small?.origin,
     });
+    // In the photo's coordinates (coordinates_system "parent"), the moved detection is where it was found.
+    const back = toRootCoordinates(moved[1] as Detections);
+    expect(back.items[0]).toMatchObject({ xMin: 318, yMin: 222, xMax: 582, yMax: 408 });
+    expect([back.image, back.parentId]).toEqual([{ width: 640, height: 427 }, dogs.id]);
   });
 
   it("crops a crop, adding up the origin, with the photo's own id as the root", async () => {
@@ -91,7 +101,13 @@ describe("dynamic_crop@v1", () => {
     );
     const nested = (inner as CropLists).crops[0];
     expect([nested?.width, nested?.height]).toEqual([100, 50]);
-    expect(nested?.origin).toEqual({ parentId: dogs.id, x: 328, y: 242 });
+    expect(nested?.origin).toEqual({
+      parentId: dogs.id,
+      x: 328,
+      y: 242,
+      parentWidth: 640,
+      parentHeight: 427,
+    });
   });
 
   it("clips boxes to the image, rounds half to even like NumPy, and keeps null for a box with no pixels", async () => {

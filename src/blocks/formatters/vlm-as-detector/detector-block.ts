@@ -159,5 +159,7 @@ function detect(
     );
     return { error_status: true, predictions: null, inference_id: inferenceId };
   }
-  return { error_status: false, predictions: result.detections, inference_id: inferenceId };
+  // On a crop, the detections remember where it sits, so outputs can give them in the original's coordinates.
+  const predictions = image.origin ? { ...result.detections, origin: image.origin } : result.detections;
+  return { error_status: false, predictions, inference_id: inferenceId };
 }

@@ -56,7 +56,12 @@ export async function cropDetections(
     };
     return {
       crop,
-      predictions: { image: { width: crop.width, height: crop.height }, parentId: crop.id, items: [moved] },
+      predictions: {
+        image: { width: crop.width, height: crop.height },
+        parentId: crop.id,
+        items: [moved],
+        ...(crop.origin ? { origin: crop.origin } : {}),
+      },
     };
   });
   return settled.map((outcome) => {
