@@ -97,9 +97,14 @@ export class GraphBuilder {
     return this.op("LayerNormalization", [input, scale, bias], { axis: -1, epsilon: 1e-6 });
   }
 
-  /** Appends one node with a single output and returns that output's name. */
-  op(opType: string, inputs: readonly string[], attributes?: Record<string, AttributeValue>): string {
-    const [output] = this.opMulti(opType, inputs, 1, attributes);
+  /** Appends one node with a single output and returns that output's name (`domain`: see NodeSpec). */
+  op(
+    opType: string,
+    inputs: readonly string[],
+    attributes?: Record<string, AttributeValue>,
+    domain?: string,
+  ): string {
+    const [output] = this.opMulti(opType, inputs, 1, attributes, domain);
     return output as string;
   }
 
@@ -109,12 +114,20 @@ export class GraphBuilder {
     inputs: readonly string[],
     outputCount: number,
     attributes?: Record<string, AttributeValue>,
+    domain?: string,
   ): string[] {
     const base = this.freshName(opType.toLowerCase());
     const outputs = Array.from({ length: outputCount }, (_, index) =>
       outputCount === 1 ? base : `${base}_${index}`,
     );
-    this.nodes.push({ opType, inputs, outputs, name: `node_${base}`, ...(attributes ? { attributes } : {}) });
+    this.nodes.push({
+      opType,
+      inputs,
+      outputs,
+      name: `node_${base}`,
+      ...(attributes ? { attributes } : {}),
+      ...(domain ? { domain } : {}),
+    });
     return outputs;
   }
 

@@ -13,7 +13,7 @@
  */
 
 /** ONNX TensorProto.DataType values used here. */
-export const DataType = { FLOAT: 1, INT64: 7, BOOL: 9 } as const;
+export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT64: 7, BOOL: 9 } as const;
 export type DataTypeCode = (typeof DataType)[keyof typeof DataType];
 
 /** A tensor dimension: a fixed size or a symbolic name (e.g. `batch_size`). */
@@ -28,6 +28,18 @@ export interface Initializer {
   dataType: DataTypeCode;
   dims: readonly number[];
   data: TensorData;
+  /**
+   * Bytes already written to a side file by the caller (`data` is then ignored): the tensor only records
+   * where they are. Lets multi-gigabyte models be written without holding their weights in memory.
+   */
+  external?: ExternalLocation;
+}
+
+/** Where an initializer's bytes live in an external data file (onnx.proto external_data keys). */
+export interface ExternalLocation {
+  location: string;
+  offset: number;
+  length: number;
 }
 
 /** An attribute value: int, float, list of ints, or a tensor. */
@@ -40,6 +52,8 @@ export interface NodeSpec {
   outputs: readonly string[];
   attributes?: Record<string, AttributeValue>;
   name: string;
+  /** Operator set domain, e.g. `com.microsoft` for onnxruntime's contrib operators; default ONNX. */
+  domain?: string;
 }
 
 /** A graph input or output with its element type and shape. */
@@ -57,6 +71,8 @@ export interface ModelSpec {
   inputs: readonly ValueInfo[];
   outputs: readonly ValueInfo[];
   opsetVersion: number;
+  /** Opset versions of further domains the nodes use, e.g. `{ "com.microsoft": 1 }`. */
+  extraOpsets?: Readonly<Record<string, number>>;
 }
 
 /** A serialized model, plus the bytes of its external data file when one was requested. */
@@ -141,18 +157,27 @@ function encodeTensor(
   const writer = new MessageWriter();
   for (const dim of tensor.dims) writer.varint(1, dim);
   writer.varint(2, tensor.dataType).string(8, tensor.name);
+  if (tensor.external) return writeExternalReference(writer, tensor.external).finish();
   const raw = rawBytes(tensor.data);
   if (!external) return writer.bytes(9, raw).finish();
   // External data: the bytes live in a side file; the tensor records where (onnx.proto external_data keys).
-  const entry = (key: string, value: string) => new MessageWriter().string(1, key).string(2, value).finish();
-  writer
-    .bytes(13, entry("location", external.location))
-    .bytes(13, entry("offset", String(external.offset)))
-    .bytes(13, entry("length", String(raw.length)))
-    .varint(14, 1);
+  writeExternalReference(writer, {
+    location: external.location,
+    offset: external.offset,
+    length: raw.length,
+  });
   external.sink.push(raw);
   external.offset += raw.length;
   return writer.finish();
+}
+
+function writeExternalReference(writer: MessageWriter, where: ExternalLocation): MessageWriter {
+  const entry = (key: string, value: string) => new MessageWriter().string(1, key).string(2, value).finish();
+  return writer
+    .bytes(13, entry("location", where.location))
+    .bytes(13, entry("offset", String(where.offset)))
+    .bytes(13, entry("length", String(where.length)))
+    .varint(14, 1);
 }
 
 function encodeAttribute(name: string, value: AttributeValue): Uint8Array {
@@ -174,6 +199,7 @@ function encodeNode(node: NodeSpec): Uint8Array {
   writer.string(3, node.name).string(4, node.opType);
   for (const [name, value] of Object.entries(node.attributes ?? {}))
     writer.bytes(5, encodeAttribute(name, value));
+  if (node.domain) writer.string(7, node.domain);
   return writer.finish();
 }
 
@@ -214,11 +240,13 @@ export function serializeModel(
   for (const output of spec.outputs) graph.bytes(12, encodeValueInfo(output));
   // IR version 8 pairs with opset 17 (onnx/docs/Versioning.md); onnxruntime-node 1.30 reads both.
   const opset = new MessageWriter().string(1, "").varint(2, spec.opsetVersion).finish();
-  const model = new MessageWriter()
+  const modelWriter = new MessageWriter()
     .varint(1, 8)
     .string(2, "qwen-vlm tiny-models")
     .bytes(7, graph.finish())
-    .bytes(8, opset)
-    .finish();
+    .bytes(8, opset);
+  for (const [domain, version] of Object.entries(spec.extraOpsets ?? {}))
+    modelWriter.bytes(8, new MessageWriter().string(1, domain).varint(2, version).finish());
+  const model = modelWriter.finish();
   return sink.length > 0 ? { model, externalData: concatBytes(sink) } : { model };
 }
