@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runQwenVlm } from "../../src/api/run-qwen-vlm.js";
+import { readMatMulNBitsAccuracyLevels } from "../../src/backends/native/accuracy-level.js";
 import {
   type DownloadProgress,
   prepareModel,
@@ -17,6 +18,7 @@ import { loadQwenModel } from "../../src/backends/native/onnx-runtime.js";
 import { resolveNativeModel } from "../../src/backends/native/registry.js";
 import { ModelLoadError } from "../../src/errors.js";
 import { SHARED_IMAGES } from "../support/images.js";
+import { tinyQ4Model } from "../support/q4-graph.js";
 import { type ScriptedServer, startScriptedServer } from "../support/scripted-server.js";
 import { tinyModelDir } from "../support/tiny-models.js";
 
@@ -41,14 +43,17 @@ async function tempFolder(): Promise<string> {
 }
 
 /** A hub that serves the tiny export's files under /<repo>/resolve/main/, 404 for anything else. */
-async function serveHub(status: (file: string) => number = () => 200): Promise<ScriptedServer> {
+async function serveHub(
+  status: (file: string) => number = () => 200,
+  from: () => string = () => source,
+): Promise<ScriptedServer> {
   server = await startScriptedServer(async (request) => {
     const prefix = `/${REPO}/resolve/main/`;
     const file = decodeURIComponent(request.path.startsWith(prefix) ? request.path.slice(prefix.length) : "");
     const code = status(file);
     if (code !== 200) return { status: code, json: { error: "refused" } };
     try {
-      const bytes = await readFile(path.join(source, file));
+      const bytes = await readFile(path.join(from(), file));
       return { bytes, headers: { "content-length": String(bytes.length) } };
     } catch {
       return { status: 404, json: { error: "Entry not found" } };
@@ -60,6 +65,48 @@ async function serveHub(status: (file: string) => number = () => 200): Promise<S
 const noNetwork: typeof fetch = async (input) => {
   throw new Error(`no network expected, but fetched ${String(input)}`);
 };
+
+describe("int8 matmuls in downloaded graphs", () => {
+  /** The tiny export with its q4 decoder graph swapped for one made of MatMulNBits nodes, as real q4 exports are. */
+  async function q4Export(): Promise<string> {
+    const folder = await tempFolder();
+    await cp(source, folder, { recursive: true });
+    await writeFile(path.join(folder, "onnx", "decoder_model_merged_q4.onnx"), tinyQ4Model());
+    return folder;
+  }
+
+  it("writes accuracy_level 4 into downloaded MatMulNBits graphs once, and records it", async () => {
+    const exported = await q4Export();
+    const hub = await serveHub(undefined, () => exported);
+    const env = { QWEN_VLM_MODEL_DIR: await tempFolder(), QWEN_VLM_HUB_URL: hub.url };
+    const prepared = await prepareModel(resolveNativeModel(REPO, { env }), storeSettingsFromEnv(env));
+    const decoder = path.join(prepared.folder, "onnx", "decoder_model_merged_q4.onnx");
+    expect(readMatMulNBitsAccuracyLevels(new Uint8Array(await readFile(decoder)))).toEqual([4, 4]);
+    const manifest = JSON.parse(
+      await readFile(path.join(prepared.folder, ".qwen-vlm-manifest.json"), "utf8"),
+    );
+    expect(manifest.accuracyLevel).toBe(4);
+  });
+
+  it("patches a model cached before this step, offline; QWEN_VLM_MATMUL_ACCURACY_LEVEL=off leaves files alone", async () => {
+    const exported = await q4Export();
+    const hub = await serveHub(undefined, () => exported);
+    const env = { QWEN_VLM_MODEL_DIR: await tempFolder(), QWEN_VLM_HUB_URL: hub.url };
+    const resolved = resolveNativeModel(REPO, { env });
+    const untouched = await prepareModel(
+      resolved,
+      storeSettingsFromEnv({ ...env, QWEN_VLM_MATMUL_ACCURACY_LEVEL: "off" }),
+    );
+    const decoder = path.join(untouched.folder, "onnx", "decoder_model_merged_q4.onnx");
+    expect(readMatMulNBitsAccuracyLevels(new Uint8Array(await readFile(decoder)))).toEqual([undefined, 0]);
+    await prepareModel(
+      resolved,
+      storeSettingsFromEnv({ ...env, QWEN_VLM_OFFLINE: "1" }, { fetch: noNetwork }),
+    );
+    expect(readMatMulNBitsAccuracyLevels(new Uint8Array(await readFile(decoder)))).toEqual([4, 4]);
+    expect(() => storeSettingsFromEnv({ QWEN_VLM_MATMUL_ACCURACY_LEVEL: "7" })).toThrow(/0 to 4 or "off"/);
+  });
+});
 
 describe("downloading from the hub", () => {
   it("downloads the export once, reports progress per file, picks the precisions it has, and caches them", async () => {
