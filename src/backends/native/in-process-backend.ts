@@ -7,12 +7,7 @@ import type { ModelTraits, VlmBackend, VlmRequest, VlmResult } from "../backend.
 import { splitThinking } from "../thinking.js";
 import { createModelPool, type ModelPool } from "./model-pool.js";
 import { type DownloadProgress, type ModelStoreSettings, modelFolder, prepareModel } from "./model-store.js";
-import {
-  loadQwenModel,
-  type PixelBudget,
-  type QwenRuntimeModel,
-  type RuntimeOptions,
-} from "./onnx-runtime.js";
+import type { PixelBudget, QwenRuntimeModel, RuntimeOptions } from "./onnx-runtime.js";
 import {
   boxCoordinatesOf,
   type DtypePlan,
@@ -86,7 +81,12 @@ export function createInProcessBackend(settings: InProcessSettings): VlmBackend 
   const withModel = <T>(resolved: ResolvedModel, work: (model: QwenRuntimeModel) => Promise<T>): Promise<T> =>
     settings.pool.use(
       poolKey(resolved),
-      async () => loadQwenModel(await prepareModel(resolved, settings.store), settings.runtime),
+      async () => {
+        // Imported on first use: ONNX Runtime and transformers.js take ~0.5 s and ~150 MB to load, which
+        // OpenRouter-only runs and the CLI's other commands should not pay.
+        const { loadQwenModel } = await import("./onnx-runtime.js");
+        return loadQwenModel(await prepareModel(resolved, settings.store), settings.runtime);
+      },
       work,
     );
 
