@@ -69,6 +69,37 @@ async function throughput(count: number, concurrency: number, latencyMs: number)
         `throughput ${(ideal / wall).toFixed(3)} of ideal (target ≥ 0.95), failed ${failed}`,
     );
   }
+  // The floor this machine and stand-in allow: the same requests, bodies built beforehand, plain fetch.
+  const body = JSON.stringify({
+    model: "qwen/qwen3.6-27b",
+    messages: [
+      {
+        role: "user",
+        content: [
+          { type: "image_url", image_url: { url: `data:image/jpeg;base64,${image.toString("base64")}` } },
+        ],
+      },
+    ],
+  });
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next += 1;
+        const response = await fetch(`${standIn.url}/chat/completions`, {
+          method: "POST",
+          body,
+          headers: { "content-type": "application/json" },
+        });
+        await response.text();
+      }
+    }),
+  );
+  const floor = performance.now() - started;
+  console.log(
+    `(a) transport floor (plain fetch, bodies prebuilt): wall ${floor.toFixed(0)} ms, ${(ideal / floor).toFixed(3)} of ideal`,
+  );
   console.log(`(a) stand-in server: ${await standIn.stop()}`);
 }
 

@@ -34,6 +34,22 @@ export async function mapSettledWithLimit<I, O>(
   return results;
 }
 
+/** Runs async work with at most `limit` calls in progress; the rest wait their turn, first come first served. */
+export function createLimiter(limit: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (work) => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active += 1;
+    try {
+      return await work();
+    } finally {
+      active -= 1;
+      waiting.shift()?.();
+    }
+  };
+}
+
 /** Resolves after `ms`, or rejects when `signal` aborts first. The default waiting function of retries. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

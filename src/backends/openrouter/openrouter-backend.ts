@@ -3,7 +3,10 @@
  * retry for a long time), the image as a JPEG data URI, the privacy filter as `provider`, and reasoning on or
  * off as asked. Retries and timeouts come from the shared HTTP core.
  */
+
+import { availableParallelism } from "node:os";
 import { redactKnownSecret } from "../../errors.js";
+import { createLimiter } from "../../util/concurrency.js";
 import { type EncodedImage, encodeJpegDataUri, MAX_DATA_URI_BYTES } from "../../vision/encode.js";
 import type { VlmBackend, VlmRequest, VlmResult } from "../backend.js";
 import { buildMessages, readCompletion } from "../chat-completions.js";
@@ -76,13 +79,18 @@ export function createOpenRouterBackend(settings: OpenRouterSettings): VlmBacken
 
   // Encodings started ahead of their request by prepare(), taken (and forgotten) by generate().
   const encodings = new WeakMap<VlmRequest["image"], Promise<EncodedImage>>();
+  // One encoding per core at a time: when a batch starts, the first image is ready (and its request sent) in a
+  // few ms instead of every image of the first round finishing together, all late.
+  const encodingSlot = createLimiter(availableParallelism());
+  const startEncoding = (image: VlmRequest["image"]): Promise<EncodedImage> =>
+    encodingSlot(() => encodeJpegDataUri(image, settings.maxDataUriBytes ?? MAX_DATA_URI_BYTES));
   const encode = (image: VlmRequest["image"]): Promise<EncodedImage> => {
     const started = encodings.get(image);
     if (started) {
       encodings.delete(image);
       return started;
     }
-    return encodeJpegDataUri(image, settings.maxDataUriBytes ?? MAX_DATA_URI_BYTES);
+    return startEncoding(image);
   };
 
   return {
@@ -90,7 +98,7 @@ export function createOpenRouterBackend(settings: OpenRouterSettings): VlmBacken
     prepare(request) {
       let encoding = encodings.get(request.image);
       if (!encoding) {
-        encoding = encodeJpegDataUri(request.image, settings.maxDataUriBytes ?? MAX_DATA_URI_BYTES);
+        encoding = startEncoding(request.image);
         encodings.set(request.image, encoding);
       }
       // Failures are reported by generate(), which awaits this same promise.
