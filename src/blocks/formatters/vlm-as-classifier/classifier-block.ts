@@ -3,12 +3,12 @@
  * `vlm_output`, `classes`; outputs `error_status`, `predictions`, `inference_id`) and the run function. A
  * version states only what differs: its type identifier and the kind of its `inference_id` output.
  */
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { WorkflowImage } from "../../../vision/image.js";
 import type { Block, BlockContext, Kind } from "../../block.js";
 import { runElements } from "../../run-elements.js";
 import { imageSchema } from "../../value-schemas.js";
+import { parserOutputs } from "../parser-outputs.js";
 import { parseClassification } from "./parse.js";
 
 /** The property values a classifier step runs with. */
@@ -83,21 +83,13 @@ function classify(
   version: VlmAsClassifierVersion,
   context: BlockContext,
 ): Record<string, unknown> {
-  // Roboflow makes one inference id per run of the block on one element, present even when parsing fails.
-  const inferenceId = randomUUID();
   const { image } = params;
   const result = parseClassification(params.vlm_output, params.classes, image);
-  for (const note of result.warnings) context.warn?.(`${version.type}, element ${index}: ${note}`);
-  if (result.errorStatus || !result.predictions) {
-    context.warn?.(
-      `${version.type}, element ${index}: error_status is true: ${result.error ?? "no prediction"}`,
-    );
-    return { error_status: true, predictions: null, inference_id: inferenceId };
-  }
-  return {
-    error_status: false,
+  return parserOutputs(
+    result,
+    result.predictions,
     // The block (not the parser) adds these two, inside the prediction as in Roboflow's output.
-    predictions: { ...result.predictions, inference_id: inferenceId, parent_id: image.id },
-    inference_id: inferenceId,
-  };
+    (predictions, inferenceId) => ({ ...predictions, inference_id: inferenceId, parent_id: image.id }),
+    { type: version.type, index, context },
+  );
 }

@@ -4,12 +4,12 @@
  * its validator and the run function. A version states only what differs: its type identifier, the parser
  * version (which model types it reads, and how) and the kind of its `inference_id` output.
  */
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { WorkflowImage } from "../../../vision/image.js";
 import type { Block, BlockContext, Kind, ValidationProblem } from "../../block.js";
 import { runElements } from "../../run-elements.js";
 import { imageSchema } from "../../value-schemas.js";
+import { parserOutputs } from "../parser-outputs.js";
 import {
   DETECTOR_MODEL_TYPES,
   DETECTOR_TASK_TYPES,
@@ -141,8 +141,6 @@ function detect(
   version: VlmAsDetectorVersion,
   context: BlockContext,
 ): Record<string, unknown> {
-  // Roboflow makes one inference id per run of the block on one element, present even when parsing fails.
-  const inferenceId = randomUUID();
   const { image } = params;
   const result = parseDetections(params.vlm_output, {
     version: version.version,
@@ -152,14 +150,11 @@ function detect(
     image: { width: image.width, height: image.height },
     parentId: image.id,
   });
-  for (const note of result.warnings) context.warn?.(`${version.type}, element ${index}: ${note}`);
-  if (result.errorStatus || !result.detections) {
-    context.warn?.(
-      `${version.type}, element ${index}: error_status is true: ${result.error ?? "no detections"}`,
-    );
-    return { error_status: true, predictions: null, inference_id: inferenceId };
-  }
-  // On a crop, the detections remember where it sits, so outputs can give them in the original's coordinates.
-  const predictions = image.origin ? { ...result.detections, origin: image.origin } : result.detections;
-  return { error_status: false, predictions, inference_id: inferenceId };
+  return parserOutputs(
+    result,
+    result.detections,
+    // On a crop, the detections remember where it sits, so outputs can give them in the original's coordinates.
+    (detections) => (image.origin ? { ...detections, origin: image.origin } : detections),
+    { type: version.type, index, context },
+  );
 }
